@@ -1,0 +1,5 @@
+#!/bin/sh
+# Generate the configure script and Makefile.in from the autotools sources.
+set -e
+cd "$(dirname "$0")"
+autoreconf --force --install --verbose

@@ -1,0 +1,1 @@
+# Build rules for data/, included by the top-level Makefile.am.

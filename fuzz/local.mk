@@ -1,0 +1,1 @@
+# Build rules for fuzz/, included by the top-level Makefile.am.

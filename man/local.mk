@@ -1,0 +1,1 @@
+# Build rules for man/, included by the top-level Makefile.am.

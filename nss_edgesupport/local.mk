@@ -1,0 +1,1 @@
+# Build rules for nss_edgesupport/, included by the top-level Makefile.am.

@@ -1,0 +1,1 @@
+# Tests for the core area, included by tests/local.mk.

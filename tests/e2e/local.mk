@@ -1,0 +1,1 @@
+# Tests for the e2e area, included by tests/local.mk.

@@ -1,0 +1,8 @@
+# Test rules, included by the top-level Makefile.am. Each area keeps its
+# own fragment so that its tests can change without touching the others.
+EXTRA_DIST += tests/lib.sh
+
+include tests/core/local.mk
+include tests/pam/local.mk
+include tests/nss/local.mk
+include tests/e2e/local.mk

@@ -1,0 +1,1 @@
+# Tests for the nss area, included by tests/local.mk.

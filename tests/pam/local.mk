@@ -1,0 +1,1 @@
+# Tests for the pam area, included by tests/local.mk.
