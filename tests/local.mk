@@ -2,7 +2,9 @@
 # own fragment so that its tests can change without touching the others.
 EXTRA_DIST += tests/lib.sh
 
-include tests/core/local.mk
-include tests/pam/local.mk
+include tests/crypto/local.mk
+include tests/ctl/local.mk
 include tests/nss/local.mk
+include tests/pam/local.mk
 include tests/e2e/local.mk
+include tests/pkg/local.mk

@@ -1,1 +1,3 @@
-# Build rules for tools/, included by the top-level Makefile.am.
+# The command-line tools, one fragment each.
+include tools/ctl.mk
+include tools/decrypt.mk

@@ -1,1 +1,0 @@
-# Tests for the core area, included by tests/local.mk.

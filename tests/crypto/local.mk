@@ -1,0 +1,1 @@
+# Tests for the crypto area, included by tests/local.mk.

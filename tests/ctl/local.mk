@@ -1,0 +1,1 @@
+# Tests for the ctl area, included by tests/local.mk.

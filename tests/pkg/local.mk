@@ -1,0 +1,1 @@
+# Tests for the pkg area, included by tests/local.mk.

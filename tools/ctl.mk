@@ -1,0 +1,1 @@
+# Build rules for edgesupport-ctl, included by tools/local.mk.

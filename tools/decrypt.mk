@@ -1,0 +1,1 @@
+# Build rules for edgesupport-decrypt, included by tools/local.mk.
