@@ -94,7 +94,7 @@ print_error(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static int
+static int __attribute__((format(printf, 1, 2)))
 usage_error(const char *fmt, ...)
 {
 	va_list ap;
