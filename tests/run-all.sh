@@ -63,6 +63,9 @@ echo "== build and make check (gcc)"
 build_variant "$build/gcc"
 check_variant "$build/gcc" || status=1
 
+echo "== build with clang (warnings are errors in both compilers)"
+build_variant "$build/clang" CC=clang || status=1
+
 if [ -x "$top/tests/sanitize.sh" ]; then
 	echo "== sanitizers, valgrind and fuzzing"
 	"$top/tests/sanitize.sh" "$build" || status=1
