@@ -4,6 +4,7 @@ EXTRA_DIST += tests/lib.sh
 
 include tests/crypto/local.mk
 include tests/ctl/local.mk
+include tests/check/local.mk
 include tests/nss/local.mk
 include tests/pam/local.mk
 include tests/e2e/local.mk

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "ctl-check.h"
 
 static const char usage_text[] =
 "Usage: " CTL_NAME " [--config PATH] COMMAND [ARGS]\n"
@@ -40,8 +41,9 @@ static const char usage_text[] =
 "  cert install FILE    install the support certificate (DER or PEM, RSA of\n"
 "                       at least 2048 bits) and print its thumbprint\n"
 "  cert show            show the installed certificate and its thumbprint\n"
-"  check                verify the installation (not implemented in this\n"
-"                       version: exits with status 1)\n"
+"  check                verify the installation: one line per finding,\n"
+"                       \"ok:\", \"skipped:\" or \"FAIL: ... (fix: ...)\";\n"
+"                       exit status 0 only when nothing failed\n"
 "\n"
 "Options:\n"
 "  -c, --config PATH    configuration file (default " ES_CONFIG_PATH ");\n"
@@ -126,13 +128,12 @@ disable_core_dumps(void)
 static int
 ctl_check(struct ctl *ctx, int argc, char **argv)
 {
-	(void)ctx;
 	(void)argv;
 	if (argc > 1)
 		return ctl_usage_error("check takes no arguments");
 
-	ctl_error("check is not implemented yet in this version");
-	return EXIT_FAIL;
+	return es_ctl_check(ctx->config_path, stdout) == 0 ?
+	    EXIT_OK : EXIT_FAIL;
 }
 
 struct command {
