@@ -9,3 +9,4 @@ include tests/nss/local.mk
 include tests/pam/local.mk
 include tests/e2e/local.mk
 include tests/pkg/local.mk
+include tests/docs/local.mk
