@@ -323,13 +323,17 @@ openssl_reason(char *buf, size_t size)
 }
 
 static void
-report_no_key(const struct key_source *src)
+report_no_key(const struct key_source *src, int certs_loaded)
 {
 	char reason[160];
 
 	if (src->failed)
 		return;
-	if (src->passphrase_used)
+	/*
+	 * A file whose certificates decrypted with the passphrase had the
+	 * right passphrase: it lacks the key (openssl pkcs12 -nokeys).
+	 */
+	if (src->passphrase_used && certs_loaded == 0)
 		print_error("cannot decrypt key file %s: wrong passphrase, or "
 		    "the file is damaged%s", src->path,
 		    openssl_reason(reason, sizeof(reason)));
@@ -424,7 +428,7 @@ key_load(const char *path, struct passphrase *pass, EVP_PKEY **pkey,
 
 	load_objects(store, pkey, certs);
 	if (*pkey == NULL) {
-		report_no_key(&src);
+		report_no_key(&src, sk_X509_num(certs));
 		goto out;
 	}
 
