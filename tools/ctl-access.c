@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pwd.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -252,6 +253,40 @@ out:
 	return ret;
 }
 
+/*
+ * Checks that the configured uid and name belong to the support account
+ * alone. A uid that another account owns would let disable and expire end
+ * that account's processes, and a login would become that account. Names
+ * and ids that do not resolve at all are fine: NSS may not be set up yet.
+ * Returns 0, or -1 after printing the error.
+ */
+static int
+check_account_owner(const struct ctl *ctx)
+{
+	const struct es_config *cfg = &ctx->cfg;
+	struct passwd *pw;
+
+	pw = getpwuid(cfg->uid);
+	if (pw != NULL && strcmp(pw->pw_name, cfg->user) != 0) {
+		ctl_error("%s: uid %u belongs to the account '%s', not to %s; "
+		    "set uid to a number no other account uses",
+		    ctx->config_path, (unsigned int)cfg->uid, pw->pw_name,
+		    cfg->user);
+		return -1;
+	}
+
+	pw = getpwnam(cfg->user);
+	if (pw != NULL && pw->pw_uid != cfg->uid) {
+		ctl_error("%s: the account %s resolves to uid %u, not to uid %u "
+		    "from the config; remove its other entry (for example in "
+		    "/etc/passwd) or change user", ctx->config_path, cfg->user,
+		    (unsigned int)pw->pw_uid, (unsigned int)cfg->uid);
+		return -1;
+	}
+
+	return 0;
+}
+
 int
 ctl_enable(struct ctl *ctx, int argc, char **argv)
 {
@@ -266,7 +301,7 @@ ctl_enable(struct ctl *ctx, int argc, char **argv)
 	if (parse_enable_args(argc, argv, &args) != 0)
 		return EXIT_USAGE;
 
-	if (ctl_load_config(ctx) != 0)
+	if (ctl_load_config(ctx) != 0 || check_account_owner(ctx) != 0)
 		return EXIT_FAIL;
 
 	if (args.lifetime == 0)
@@ -314,9 +349,13 @@ out:
  * *ended, or -1 after printing the error.
  */
 static int
-end_processes(const struct es_config *cfg, unsigned int *ended)
+end_processes(const struct ctl *ctx, unsigned int *ended)
 {
+	const struct es_config *cfg = &ctx->cfg;
 	struct es_error err = { "" };
+
+	if (check_account_owner(ctx) != 0)
+		return -1;
 
 	if (es_end_user_processes(cfg->uid, cfg->gid, CTL_GRACE_MS, ended,
 	    &err) != 0) {
@@ -352,7 +391,7 @@ ctl_disable(struct ctl *ctx, int argc, char **argv)
 		printf("support access for %s was not enabled\n",
 		    ctx->cfg.user);
 
-	if (end_processes(&ctx->cfg, &ended) != 0)
+	if (end_processes(ctx, &ended) != 0)
 		return EXIT_FAIL;
 
 	printf("ended %u process(es) of %s\n", ended, ctx->cfg.user);
@@ -438,7 +477,7 @@ ctl_expire(struct ctl *ctx, int argc, char **argv)
 	if (valid > 0)
 		return EXIT_OK;
 
-	if (end_processes(&ctx->cfg, &ended) != 0)
+	if (end_processes(ctx, &ended) != 0)
 		return EXIT_FAIL;
 
 	if (ended > 0) {
