@@ -330,6 +330,14 @@ handle_groups(struct parser *p, const char *key, const char *value)
 			goto out;
 		}
 
+		/* Membership of root's group is root in all but name. */
+		if (strcmp(groups[n], "root") == 0) {
+			r = parse_error(p, "group 'root' is not allowed in %s; "
+			    "list only the groups support work needs, such "
+			    "as adm", key);
+			goto out;
+		}
+
 		n++;
 		if (*s == '\0')
 			break;
@@ -412,6 +420,10 @@ handle_lockout_time(struct parser *p, const char *key, const char *value)
 	if (es_parse_duration(value, &seconds) < 0)
 		return parse_error(p, "invalid %s '%s'; use a number with "
 		    "the unit s, m, h or d, such as 15m", key, value);
+
+	if (seconds > ES_MAX_LOCKOUT_TIME)
+		return parse_error(p, "%s '%s' is longer than 30d; use a "
+		    "shorter lockout, such as 15m", key, value);
 
 	p->cfg->lockout_time = seconds;
 	return 0;
@@ -609,7 +621,8 @@ open_config(const char *path, struct es_error *err, FILE **file)
 	int fd;
 	int r;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO in place of the file must not hang lookups. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		r = -errno;
 		if (r == -ENOENT)
@@ -638,6 +651,25 @@ open_config(const char *path, struct es_error *err, FILE **file)
 		r = -EPERM;
 		es_error_set(err, "%s: writable by every user; run chmod "
 		    "o-w on it", path);
+		goto fail;
+	}
+
+	/*
+	 * Whoever can write the config chooses the account the support
+	 * password logs in as, so only root (or the process's own user, for
+	 * tests and tools run without root) may own it, and only root's
+	 * group may have write access besides the owner.
+	 */
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		r = -EPERM;
+		es_error_set(err, "%s: owned by uid %u, not by root; run chown "
+		    "root: on it", path, (unsigned int)st.st_uid);
+		goto fail;
+	}
+	if ((st.st_mode & S_IWGRP) && st.st_gid != 0) {
+		r = -EPERM;
+		es_error_set(err, "%s: writable by group %u; run chmod g-w "
+		    "on it", path, (unsigned int)st.st_gid);
 		goto fail;
 	}
 

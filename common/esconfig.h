@@ -21,6 +21,7 @@
 #define ES_MAX_LIFETIME		(24 * 3600)
 #define ES_DEFAULT_MAX_FAILURES	10
 #define ES_DEFAULT_LOCKOUT_TIME	(15 * 60)
+#define ES_MAX_LOCKOUT_TIME	(30 * 24 * 3600)
 #define ES_DEFAULT_KEY_NAME	"edgesupport:otp"
 #define ES_DEFAULT_LOCK_FILE	"/run/edgesupport/lock"
 #define ES_CONFIG_MAX_LINE	4096
@@ -38,7 +39,7 @@ struct es_config {
 	char *certificate;	/* absolute path of the support certificate */
 	uint64_t lifetime;	/* seconds, 1 to ES_MAX_LIFETIME */
 	unsigned int max_failures;	/* 0 turns the lockout off */
-	uint64_t lockout_time;	/* seconds */
+	uint64_t lockout_time;	/* seconds, 0 to ES_MAX_LOCKOUT_TIME */
 	char *key_name;		/* description of the kernel key */
 	char *lock_file;	/* absolute path of the flock(2) file */
 };

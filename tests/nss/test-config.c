@@ -79,6 +79,13 @@ static const struct bad_case bad_cases[] = {
 	{ "max_failures overflow", IDS "max_failures = 4294967296\n", 0, 3,
 	    "'4294967296'" },
 	{ "lockout_time bad", IDS "lockout_time = 15\n", 0, 3, "'15'" },
+	{ "lockout_time over 30d", IDS "lockout_time = 31d\n", 0, 3,
+	    "longer than 30d" },
+	{ "lockout_time overflowing", IDS
+	    "lockout_time = 18446744073709551615s\n", 0, 3,
+	    "'18446744073709551615s'" },
+	{ "groups with root", IDS "groups = adm, root\n", 0, 3,
+	    "group 'root' is not allowed" },
 	{ "lockout_time zero", IDS "\nlockout_time = 0\n", 0, 4,
 	    "lockout_time 0 with max_failures 10" },
 	{ "lockout_time zero before max_failures",
@@ -412,6 +419,75 @@ test_world_writable(void)
 	free(path);
 }
 
+static void
+test_group_writable(void)
+{
+	char *path = write_file(IDS, strlen(IDS));
+	struct es_config cfg;
+	struct es_error err = { "" };
+	int r;
+
+	/* Group write is fine for root's group and wrong for any other. */
+	if (chown(path, 0, 0) < 0 || chmod(path, 0664) < 0)
+		abort();
+	r = es_config_load(path, &cfg, &err);
+	CHECK(r == 0, "group-writable by gid 0: returned %d (%s)", r,
+	    err.msg);
+	if (r == 0)
+		es_config_free(&cfg);
+
+	if (chown(path, 0, 4) < 0)
+		abort();
+	r = es_config_load(path, &cfg, &err);
+	CHECK(r == -EPERM, "group-writable by gid 4: returned %d", r);
+	CHECK(strstr(err.msg, "chmod g-w") != NULL,
+	    "group-writable: message '%s'", err.msg);
+
+	unlink(path);
+	free(path);
+}
+
+/* A FIFO in place of the config must fail at once, not block the open. */
+static void
+test_fifo(void)
+{
+	struct es_config cfg;
+	struct es_error err = { "" };
+	char *path;
+	int r;
+
+	if (asprintf(&path, "%s/fifo.conf", tmpdir) < 0 ||
+	    mkfifo(path, 0644) < 0)
+		abort();
+
+	r = es_config_load(path, &cfg, &err);
+	CHECK(r == -EINVAL, "fifo: returned %d", r);
+	CHECK(strstr(err.msg, "not a regular file") != NULL,
+	    "fifo: message '%s'", err.msg);
+
+	unlink(path);
+	free(path);
+}
+
+static void
+test_foreign_owner(void)
+{
+	char *path = write_file(IDS, strlen(IDS));
+	struct es_config cfg;
+	struct es_error err = { "" };
+	int r;
+
+	if (chown(path, 65534, 0) < 0 || chmod(path, 0644) < 0)
+		abort();
+	r = es_config_load(path, &cfg, &err);
+	CHECK(r == -EPERM, "owned by 65534: returned %d", r);
+	CHECK(strstr(err.msg, "chown root:") != NULL,
+	    "foreign owner: message '%s'", err.msg);
+
+	unlink(path);
+	free(path);
+}
+
 struct duration_case {
 	const char *text;
 	int r;
@@ -478,6 +554,11 @@ main(void)
 	test_all_keys();
 	test_missing_file();
 	test_world_writable();
+	test_fifo();
+	if (geteuid() == 0) {
+		test_group_writable();
+		test_foreign_owner();
+	}
 	test_long_line();
 
 	for (i = 0; i < sizeof(good_cases) / sizeof(good_cases[0]); i++)

@@ -44,7 +44,7 @@ static const char config_text[] =
 	"gecos = Edge Support,Room 1\n"
 	"home = /var/lib/edgesupport\n"
 	"shell = /bin/sh\n"
-	"groups = root, no-such-group-xyz, adm, esgroup, root\n";
+	"groups = daemon, no-such-group-xyz, adm, esgroup, daemon\n";
 
 static const char other_config_text[] =
 	"user = fieldeng\n"
@@ -407,6 +407,8 @@ has_gid(const gid_t *groups, long int count, gid_t gid)
 static void
 test_initgroups(void)
 {
+	struct group *daemon_group = getgrnam("daemon");
+	gid_t daemon_gid = daemon_group != NULL ? daemon_group->gr_gid : 1;
 	struct group *adm = getgrnam("adm");
 	gid_t adm_gid = adm != NULL ? adm->gr_gid : 0;
 	long int start = 1;
@@ -424,7 +426,8 @@ test_initgroups(void)
 	    &groups, -1, &err);
 	CHECK(status == NSS_STATUS_SUCCESS, "initgroups status %d", status);
 	CHECK(errno == 999, "initgroups changed errno to %d", errno);
-	CHECK(has_gid(groups, start, 0) == 1, "root group added once");
+	CHECK(has_gid(groups, start, daemon_gid) == 1,
+	    "daemon group added once");
 	CHECK(has_gid(groups, start, TEST_GID) == 1,
 	    "primary group listed once");
 	if (adm != NULL)

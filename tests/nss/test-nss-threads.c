@@ -36,7 +36,7 @@ struct account {
 static const struct account accounts[2] = {
 	{
 		"user = edgesupport\nuid = 4711\ngid = 4720\n"
-		"home = /var/lib/edgesupport\ngroups = root\n",
+		"home = /var/lib/edgesupport\ngroups = daemon\n",
 		"edgesupport", 4711, 4720, "edgesupport",
 		"/var/lib/edgesupport",
 	},
