@@ -35,7 +35,7 @@ read_cert_file(const char *path, unsigned char **data, size_t *len,
 	int fd;
 	int ret;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		ret = -errno;
 		if (ret == -ENOENT)

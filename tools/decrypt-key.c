@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -285,13 +287,22 @@ passphrase_callback(char *buf, int size, int rwflag, void *userdata)
 	return (int)src->pass->len;
 }
 
-/* Opens path once to turn "not found" or "permission denied" into text. */
+/* Key files are a few KiB; a larger one is not a key and is not read. */
+#define KEY_FILE_MAX_SIZE	(1024 * 1024)
+
+/*
+ * Opens path once to turn "not found", "permission denied", a directory,
+ * a FIFO (opened without blocking) or a huge file into a clear message
+ * before OpenSSL reads it.
+ */
 static int
 check_readable(const char *path)
 {
+	struct stat st;
 	int fd;
+	int ret = -1;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0 && errno == ENOENT) {
 		print_error("key file %s not found: check the --key path",
 		    path);
@@ -302,8 +313,28 @@ check_readable(const char *path)
 		    strerror(errno));
 		return -1;
 	}
+
+	if (fstat(fd, &st) != 0) {
+		print_error("cannot stat key file %s: %s", path,
+		    strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		print_error("key file %s is not a regular file: pass the "
+		    "key file itself", path);
+		goto out;
+	}
+	if (st.st_size > KEY_FILE_MAX_SIZE) {
+		print_error("key file %s is %lld bytes, more than a key file "
+		    "can be (%d): check the --key path", path,
+		    (long long)st.st_size, KEY_FILE_MAX_SIZE);
+		goto out;
+	}
+	ret = 0;
+
+out:
 	close(fd);
-	return 0;
+	return ret;
 }
 
 /*
