@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <pwd.h>
 #include <getopt.h>
@@ -122,6 +124,7 @@ load_support_cert(const struct es_config *cfg, X509 **cert,
     char thumbprint[ES_THUMBPRINT_LEN + 1])
 {
 	struct es_error err = { "" };
+	struct stat st;
 	int ret;
 
 	ret = es_cert_load(cfg->certificate, cert, &err);
@@ -134,6 +137,20 @@ load_support_cert(const struct es_config *cfg, X509 **cert,
 	if (ret != 0) {
 		ctl_error("%s", err.msg);
 		return -1;
+	}
+
+	/* Whoever can replace the certificate receives the next password. */
+	if (stat(cfg->certificate, &st) != 0) {
+		ctl_error("cannot stat %s: %s", cfg->certificate,
+		    strerror(errno));
+		goto fail;
+	}
+	if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+		ctl_error("%s can be changed by users other than root (owner "
+		    "uid %u, mode %04o); run chown root: and chmod 644 on it",
+		    cfg->certificate, (unsigned int)st.st_uid,
+		    (unsigned int)(st.st_mode & 07777));
+		goto fail;
 	}
 
 	if (es_cert_check(*cert, time(NULL), &err) != 0) {

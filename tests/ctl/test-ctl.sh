@@ -227,6 +227,18 @@ assert_contains "$out" "not after: " "cert show prints not after"
 
 # --- enable ------------------------------------------------------------------
 
+# Whoever can replace the certificate would receive the next password.
+chown 65534 "$installed"
+assert_status 1 "enable rejects a certificate owned by another user" \
+	ctl enable
+assert_contains "$err" "other than root" "foreign certificate owner named"
+assert_eq "$out" "" "no blob with a foreign certificate owner"
+chown 0 "$installed"
+chmod 666 "$installed"
+assert_status 1 "enable rejects a world-writable certificate" ctl enable
+assert_contains "$err" "chmod 644" "writable certificate fix named"
+chmod 644 "$installed"
+
 assert_status 0 "enable" ctl enable
 printf '%s\n' "$out" >"$es_tmp/blob1"
 assert_contains "$err" "enabled until" "enable notes the expiry on stderr"
