@@ -200,6 +200,50 @@ es_store_unlock(struct es_store *st)
 	st->lock_fd = -1;
 }
 
+/*
+ * SHA-256 fetched once per process (or per load of the PAM module), because
+ * EVP_Digest() with EVP_sha256() fetches the implementation on every call.
+ * Written only inside sha256_once and by free_sha256(); NULL when the fetch
+ * failed, and then every call falls back to EVP_sha256().
+ */
+static CRYPTO_ONCE sha256_once = CRYPTO_ONCE_STATIC_INIT;
+static EVP_MD *sha256_md;
+
+/*
+ * Releases sha256_md. glibc ties an atexit() handler to the object that
+ * registered it, so this runs when the PAM module is unloaded (dlclose in
+ * pam_end) or at exit. No OpenSSL call is allowed after OPENSSL_cleanup().
+ * OPENSSL_init_crypto() distinguishes the two cases. It returns 0 once the
+ * cleanup has run (crypto/init.c, and tried with Debian 12's OpenSSL 3.0),
+ * and 1 at once before, because fetch_sha256() did the same initialization.
+ */
+static void
+free_sha256(void)
+{
+	if (OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, NULL) == 1)
+		EVP_MD_free(sha256_md);
+	sha256_md = NULL;
+}
+
+/*
+ * Fetches SHA-256 and registers free_sha256(). The initialization runs
+ * first, as the fetch itself would, so that OpenSSL registers its exit
+ * handler before ours and the handlers run in the reverse order.
+ */
+static void
+fetch_sha256(void)
+{
+	if (OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, NULL) != 1)
+		return;
+
+	sha256_md = EVP_MD_fetch(NULL, "SHA2-256", NULL);
+	if (sha256_md != NULL && atexit(free_sha256) != 0) {
+		/* Without the handler the digest would leak at unload. */
+		EVP_MD_free(sha256_md);
+		sha256_md = NULL;
+	}
+}
+
 /* Computes SHA-256(salt || password) into out. Returns 0 or -EIO. */
 static int
 compute_verifier(const unsigned char salt[ES_SALT_LEN],
@@ -207,15 +251,20 @@ compute_verifier(const unsigned char salt[ES_SALT_LEN],
     unsigned char out[ES_VERIFIER_LEN])
 {
 	unsigned char input[ES_SALT_LEN + ES_MAX_PASSWORD_INPUT];
+	const EVP_MD *md = EVP_sha256();
 	unsigned int out_len = 0;
 	int ret = 0;
 
 	if (len > ES_MAX_PASSWORD_INPUT)
 		return -EINVAL;
 
+	if (CRYPTO_THREAD_run_once(&sha256_once, fetch_sha256) &&
+	    sha256_md != NULL)
+		md = sha256_md;
+
 	memcpy(input, salt, ES_SALT_LEN);
 	memcpy(input + ES_SALT_LEN, password, len);
-	if (EVP_Digest(input, ES_SALT_LEN + len, out, &out_len, EVP_sha256(),
+	if (EVP_Digest(input, ES_SALT_LEN + len, out, &out_len, md,
 	    NULL) != 1 || out_len != ES_VERIFIER_LEN)
 		ret = -EIO;
 

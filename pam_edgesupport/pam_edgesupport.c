@@ -10,21 +10,27 @@
  * (skip the 2 s delay after a failed authentication; for benchmarks and
  * tests only).
  *
- * The config is read on every call, so a change of user, lockout settings
- * or key_name takes effect without restarting sshd. Counters that change
- * (failures, logins) live in the record itself and are updated under the
- * store's flock, because OpenSSH runs PAM in short-lived child processes
- * and several of them may authenticate at once.
+ * Every call checks the config file with one stat() and parses it again
+ * when the file changed, so a change of user, lockout settings or key_name
+ * takes effect on the next call without restarting sshd. The parsed config
+ * is kept in the PAM handle (pam_set_data), never in process-wide state,
+ * because the programs that load the module fork (sshd) or run several
+ * handles in threads. Counters that change (failures, logins) live in the
+ * record itself and are updated under the store's flock, because OpenSSH
+ * runs PAM in short-lived child processes and several of them may
+ * authenticate at once.
  */
 #include "config.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <security/pam_ext.h>
@@ -36,12 +42,42 @@
 #define ES_FAIL_DELAY_USEC	2000000
 #define ES_LOG_FIELD_MAX	64	/* rhost and tty are cut to this size */
 
+/* Name of the cached config in the PAM handle (pam_set_data). */
+#define ES_CONFIG_DATA		"pam_edgesupport:config"
+
+/*
+ * A config file whose st_ctim lies at most this many whole seconds before
+ * the clock read that preceded its stat() is parsed again on the next
+ * call. On a filesystem with coarse timestamps a change right after the
+ * stat() can keep st_ctim, st_size and st_ino. The tick is 1 s on ext4
+ * with 128-byte inodes and 2 s on FAT. ext4 with larger inodes, tmpfs and
+ * xfs stamp in nanoseconds.
+ */
+#define ES_CONFIG_SETTLE_SEC	2
+
 /* Kind of user a call concerns, decided from PAM_USER and the config. */
 enum es_target {
 	ES_TARGET_OTHER,	/* not the support account: PAM_IGNORE */
 	ES_TARGET_SUPPORT,	/* the support account, config loaded */
 	ES_TARGET_NO_CONFIG,	/* default support name, config unreadable */
 	ES_TARGET_ERROR,	/* no user name; ctx->pam_err holds the code */
+};
+
+/*
+ * A parsed config kept in the PAM handle, with the identity of the file as
+ * stat() saw it just before the parse. The identity is compared field by
+ * field, timestamps to the nanosecond, so that a rewrite in the same
+ * second with the same size is seen too.
+ */
+struct es_config_cache {
+	char *path;
+	bool trusted;		/* false: parse again on the next call */
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtim;
+	struct timespec ctim;
+	struct es_config cfg;
 };
 
 struct es_pam {
@@ -52,10 +88,11 @@ struct es_pam {
 	const char *config_path;
 	const char *user;
 	const char *service;
+	bool have_log_items;	/* rhost and tty below are filled */
 	char rhost[ES_LOG_FIELD_MAX];
 	char tty[ES_LOG_FIELD_MAX];
-	struct es_config cfg;
-	bool have_config;
+	const struct es_config *cfg;	/* NULL when no config was loaded */
+	struct es_config_cache *own_cache;	/* pam_set_data() failed */
 	int pam_err;
 };
 
@@ -111,28 +148,34 @@ es_copy_log_item(pam_handle_t *pamh, int item, char *out, size_t size)
 	out[i] = '\0';
 }
 
-/*
- * Logs one event with the user, service, rhost and tty appended, so every
- * line can be traced to a connection on its own.
- */
-__attribute__((format(printf, 3, 4)))
 static void
-es_log(struct es_pam *ctx, int priority, const char *fmt, ...)
+es_fill_log_items(struct es_pam *ctx)
 {
-	char what[384];
-	va_list ap;
-
-	if (priority == LOG_DEBUG && !ctx->debug)
+	if (ctx->have_log_items)
 		return;
 
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-
-	pam_syslog(ctx->pamh, priority,
-	    "%s; user=%s service=%s rhost=%s tty=%s", what, ctx->user,
-	    ctx->service, ctx->rhost, ctx->tty);
+	es_copy_log_item(ctx->pamh, PAM_RHOST, ctx->rhost, sizeof(ctx->rhost));
+	es_copy_log_item(ctx->pamh, PAM_TTY, ctx->tty, sizeof(ctx->tty));
+	ctx->have_log_items = true;
 }
+
+/*
+ * Logs one event with the user, service, rhost and tty appended, so every
+ * line can be traced to a connection on its own. The fields join the
+ * event's format string at compile time, so that pam_syslog() formats the
+ * whole line in one pass. LOG_DEBUG lines need the debug argument.
+ */
+#define ES_LOG_ITEMS_FORMAT	"; user=%s service=%s rhost=%s tty=%s"
+#define es_log(ctx, priority, fmt, ...)					\
+	do {								\
+		if ((priority) == LOG_DEBUG && !(ctx)->debug)		\
+			break;						\
+		es_fill_log_items(ctx);					\
+		pam_syslog((ctx)->pamh, (priority),			\
+		    fmt ES_LOG_ITEMS_FORMAT, ##__VA_ARGS__,		\
+		    (ctx)->user, (ctx)->service, (ctx)->rhost,		\
+		    (ctx)->tty);					\
+	} while (0)
 
 /* Shows msg to the user unless the application asked for PAM_SILENT. */
 static void
@@ -140,6 +183,153 @@ es_tell_user(struct es_pam *ctx, const char *msg)
 {
 	if (!ctx->silent)
 		pam_error(ctx->pamh, "%s", msg);
+}
+
+static void
+es_free_cache(struct es_config_cache *cache)
+{
+	if (cache == NULL)
+		return;
+
+	es_config_free(&cache->cfg);
+	free(cache->path);
+	free(cache);
+}
+
+/* Frees the cached config when the handle ends or the cache is replaced. */
+static void
+es_cleanup_cache(pam_handle_t *pamh, void *data, int error_status)
+{
+	(void)pamh;
+	(void)error_status;
+	es_free_cache(data);
+}
+
+static bool
+es_same_time(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
+}
+
+/* Tells whether cache contains the config of path as st describes it. */
+static bool
+es_cache_is_current(const struct es_config_cache *cache, const char *path,
+    const struct stat *st)
+{
+	return cache->trusted && strcmp(cache->path, path) == 0 &&
+	    cache->dev == st->st_dev && cache->ino == st->st_ino &&
+	    cache->size == st->st_size &&
+	    es_same_time(&cache->mtim, &st->st_mtim) &&
+	    es_same_time(&cache->ctim, &st->st_ctim);
+}
+
+/*
+ * Records the identity in st, which stat() returned after the clock read
+ * now (CLOCK_REALTIME), before the parse. A file that changed within
+ * ES_CONFIG_SETTLE_SEC of now, or whose st_ctim lies ahead of the clock,
+ * is not trusted, so the next call parses it again.
+ */
+static void
+es_cache_set_identity(struct es_config_cache *cache, const struct stat *st,
+    const struct timespec *now)
+{
+	long long age = (long long)now->tv_sec - (long long)st->st_ctim.tv_sec;
+
+	cache->dev = st->st_dev;
+	cache->ino = st->st_ino;
+	cache->size = st->st_size;
+	cache->mtim = st->st_mtim;
+	cache->ctim = st->st_ctim;
+	cache->trusted = age > ES_CONFIG_SETTLE_SEC;
+}
+
+/* Removes the cached config from the handle after a failed parse. */
+static void
+es_drop_cache(struct es_pam *ctx)
+{
+	const void *data = NULL;
+
+	if (pam_get_data(ctx->pamh, ES_CONFIG_DATA, &data) == PAM_SUCCESS &&
+	    data != NULL)
+		pam_set_data(ctx->pamh, ES_CONFIG_DATA, NULL, NULL);
+}
+
+/*
+ * Parses ctx->config_path into a new cache entry and stores it in the PAM
+ * handle, replacing the old one. Returns the entry, or NULL with err
+ * filled and the old entry dropped.
+ */
+static struct es_config_cache *
+es_parse_config(struct es_pam *ctx, struct es_error *err)
+{
+	const char *path = ctx->config_path;
+	struct es_config_cache *cache;
+	struct timespec now;
+	struct stat st;
+	bool have_identity;
+
+	cache = calloc(1, sizeof(*cache));
+	if (cache == NULL) {
+		es_error_set(err, "%s: out of memory", path);
+		return NULL;
+	}
+
+	/* The clock first, so that a change after stat() counts as recent. */
+	have_identity = clock_gettime(CLOCK_REALTIME, &now) == 0 &&
+	    stat(path, &st) == 0;
+
+	if (es_config_load(path, &cache->cfg, err) < 0) {
+		free(cache);
+		es_drop_cache(ctx);
+		return NULL;
+	}
+
+	cache->path = strdup(path);
+	if (cache->path == NULL) {
+		es_free_cache(cache);
+		es_error_set(err, "%s: out of memory", path);
+		return NULL;
+	}
+	if (have_identity)
+		es_cache_set_identity(cache, &st, &now);
+
+	/* Without room in the handle the entry serves this call only. */
+	if (pam_set_data(ctx->pamh, ES_CONFIG_DATA, cache,
+	    es_cleanup_cache) != PAM_SUCCESS)
+		ctx->own_cache = cache;
+
+	return cache;
+}
+
+/*
+ * Points ctx->cfg at the config of ctx->config_path: the one cached in the
+ * PAM handle while stat() shows the same file, else a fresh parse. Returns
+ * 0, or -1 with err filled and ctx->cfg left NULL.
+ *
+ * NOTE: a change is seen through st_ctim, st_mtim, st_size, st_ino and
+ * st_dev only. A filesystem that leaves st_ctim alone on a write (some
+ * FUSE and network filesystems) can hide a rewrite of the same size until
+ * the file changes again.
+ */
+static int
+es_load_config(struct es_pam *ctx, struct es_error *err)
+{
+	const struct es_config_cache *cache;
+	const void *data = NULL;
+	struct stat st;
+
+	if (stat(ctx->config_path, &st) == 0 &&
+	    pam_get_data(ctx->pamh, ES_CONFIG_DATA, &data) == PAM_SUCCESS &&
+	    data != NULL && es_cache_is_current(data, ctx->config_path, &st)) {
+		cache = data;
+	} else {
+		cache = es_parse_config(ctx, err);
+		if (cache == NULL)
+			return -1;
+	}
+
+	ctx->cfg = &cache->cfg;
+	return 0;
 }
 
 /*
@@ -186,20 +376,17 @@ es_start(struct es_pam *ctx, pam_handle_t *pamh, int flags, int argc,
 	    service == NULL)
 		service = "-";
 	ctx->service = service;
-	es_copy_log_item(pamh, PAM_RHOST, ctx->rhost, sizeof(ctx->rhost));
-	es_copy_log_item(pamh, PAM_TTY, ctx->tty, sizeof(ctx->tty));
 
-	ret = es_config_load(ctx->config_path, &ctx->cfg, &err);
+	ret = es_load_config(ctx, &err);
 	if (ret < 0) {
 		pam_syslog(pamh, LOG_ERR, "%s", err.msg);
 		if (strcmp(ctx->user, ES_DEFAULT_USER) == 0)
 			return ES_TARGET_NO_CONFIG;
 		return ES_TARGET_OTHER;
 	}
-	ctx->have_config = true;
 
 	/* Exact, case-sensitive match, as the NSS module serves the name. */
-	if (strcmp(ctx->user, ctx->cfg.user) != 0) {
+	if (strcmp(ctx->user, ctx->cfg->user) != 0) {
 		es_log(ctx, LOG_DEBUG, "not the support account, ignored");
 		return ES_TARGET_OTHER;
 	}
@@ -210,9 +397,9 @@ es_start(struct es_pam *ctx, pam_handle_t *pamh, int flags, int argc,
 static void
 es_finish(struct es_pam *ctx)
 {
-	if (ctx->have_config)
-		es_config_free(&ctx->cfg);
-	ctx->have_config = false;
+	es_free_cache(ctx->own_cache);
+	ctx->own_cache = NULL;
+	ctx->cfg = NULL;
 }
 
 /* Names the kernel's reason for a missing key in log lines. */
@@ -232,17 +419,17 @@ es_missing_reason(int why)
 static void
 es_count_failure(struct es_pam *ctx, struct es_record *rec, int64_t now)
 {
-	unsigned int max = ctx->cfg.max_failures;
+	unsigned int max = ctx->cfg->max_failures;
 
 	if (rec->failures < UINT32_MAX)
 		rec->failures++;
 
 	if (max > 0 && rec->failures >= max) {
-		rec->locked_until_boot = now + (int64_t)ctx->cfg.lockout_time;
+		rec->locked_until_boot = now + (int64_t)ctx->cfg->lockout_time;
 		es_log(ctx, LOG_NOTICE,
 		    "authentication failed: wrong password; account locked "
 		    "for %llu seconds after %u failures",
-		    (unsigned long long)ctx->cfg.lockout_time, rec->failures);
+		    (unsigned long long)ctx->cfg->lockout_time, rec->failures);
 		return;
 	}
 
@@ -407,7 +594,7 @@ es_authenticate(struct es_pam *ctx)
 		return rc;
 
 	rc = PAM_AUTH_ERR;
-	ret = es_store_open(&st, &ctx->cfg, 0, &err);
+	ret = es_store_open(&st, ctx->cfg, 0, &err);
 	if (ret < 0) {
 		es_log(ctx, LOG_ERR, "authentication failed: cannot open the "
 		    "keyring: %s", err.msg);
@@ -478,7 +665,7 @@ es_check_account(struct es_pam *ctx)
 
 	memset(&rec, 0, sizeof(rec));
 
-	ret = es_store_open(&st, &ctx->cfg, 0, &err);
+	ret = es_store_open(&st, ctx->cfg, 0, &err);
 	if (ret < 0) {
 		es_log(ctx, LOG_ERR, "account denied: cannot open the keyring: "
 		    "%s", err.msg);
