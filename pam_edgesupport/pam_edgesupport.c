@@ -23,6 +23,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pwd.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -59,7 +60,8 @@
 enum es_target {
 	ES_TARGET_OTHER,	/* not the support account: PAM_IGNORE */
 	ES_TARGET_SUPPORT,	/* the support account, config loaded */
-	ES_TARGET_NO_CONFIG,	/* default support name, config unreadable */
+	ES_TARGET_NO_CONFIG,	/* denied: default support name with an
+				   unreadable config, or a uid clash */
 	ES_TARGET_ERROR,	/* no user name; ctx->pam_err holds the code */
 };
 
@@ -333,6 +335,37 @@ es_load_config(struct es_pam *ctx, struct es_error *err)
 }
 
 /*
+ * Checks that the support name resolves to the configured uid. When
+ * another source listed before the NSS module (such as /etc/passwd) has the
+ * name with another uid, a login would become that account, so the module
+ * denies. A name that does not resolve at all is left to the application,
+ * which cannot start a session for it.
+ */
+static bool
+es_owns_uid(struct es_pam *ctx)
+{
+	char buf[4096];
+	struct passwd pw, *found = NULL;
+	int ret;
+
+	ret = getpwnam_r(ctx->user, &pw, buf, sizeof(buf), &found);
+	if (ret != 0) {
+		pam_syslog(ctx->pamh, LOG_ERR, "cannot look up %s: %s; denied",
+		    ctx->user, strerror(ret));
+		return false;
+	}
+	if (found != NULL && found->pw_uid != ctx->cfg->uid) {
+		pam_syslog(ctx->pamh, LOG_ERR, "%s resolves to uid %u, not to "
+		    "uid %u from %s; remove the other entry; denied",
+		    ctx->user, (unsigned int)found->pw_uid,
+		    (unsigned int)ctx->cfg->uid, ctx->config_path);
+		return false;
+	}
+
+	return true;
+}
+
+/*
  * Parses the arguments, gets the user name and loads the config. Returns
  * which kind of user the call concerns.
  *
@@ -390,6 +423,9 @@ es_start(struct es_pam *ctx, pam_handle_t *pamh, int flags, int argc,
 		es_log(ctx, LOG_DEBUG, "not the support account, ignored");
 		return ES_TARGET_OTHER;
 	}
+
+	if (!es_owns_uid(ctx))
+		return ES_TARGET_NO_CONFIG;
 
 	return ES_TARGET_SUPPORT;
 }

@@ -255,6 +255,23 @@ check_other_users() {
 		"support account shadow entry locked"
 }
 
+# An "edgesupport" line with another uid in /etc/passwd, which files
+# serves before the NSS module, must not let the support password in.
+check_uid_clash() {
+	enable_access "$pw1"
+	cp "$es_tmp/passwd" "$es_tmp/passwd.orig" || fatal "cannot copy passwd"
+	echo "edgesupport:x:$throw_id:$throw_id::/nonexistent:/bin/sh" \
+	    >>"$es_tmp/passwd"
+	assert_status 1 "auth denied when the name has another uid" \
+		pam "$pw1$nl" es-common edgesupport authenticate
+	assert_status 1 "account denied when the name has another uid" \
+		pam "" es-common edgesupport acct_mgmt
+	# Rewrite in place: the bind mount follows the inode, not the name.
+	cat "$es_tmp/passwd.orig" >"$es_tmp/passwd"
+	assert_status 0 "auth accepted again once the clash is gone" \
+		pam "$pw1$nl" es-common edgesupport authenticate
+}
+
 check_account_phases() {
 	assert_status 0 "account enabled" \
 		pam "" es-common edgesupport acct_mgmt
@@ -412,6 +429,7 @@ inside() {
 	check_password_inputs
 	check_other_users
 	check_account_phases
+	check_uid_clash
 	check_reenable_and_limits
 	check_lockout
 	check_disable_and_expiry
