@@ -519,7 +519,14 @@ check_supplementary_groups(struct check *c)
 		return 0;
 
 	for (i = 0; i < c->cfg.n_groups; i++) {
-		if (getgrnam(c->cfg.groups[i]) != NULL)
+		struct group *gr = getgrnam(c->cfg.groups[i]);
+
+		/* Membership of gid 0 is root's group rights. */
+		if (gr != NULL && gr->gr_gid == 0)
+			return report_fail(c->out, "supplementary group %s has "
+			    "gid 0 (fix: remove it from groups in %s)",
+			    c->cfg.groups[i], c->config_path);
+		if (gr != NULL)
 			continue;
 		used += snprintf(missing + used, sizeof(missing) - used,
 		    "%s%s", used != 0 ? ", " : "", c->cfg.groups[i]);
@@ -1094,11 +1101,21 @@ check_certificate(struct check *c)
 	struct es_error err = { "" };
 	char not_after[64];
 	X509 *cert = NULL;
+	struct stat st;
 	int ret;
 
 	if (es_cert_load(path, &cert, &err) != 0)
 		return report_fail(c->out, "certificate: %s (fix: " FIX_CERT
 		    ")", err.msg);
+
+	/* Whoever can replace the certificate receives the next password. */
+	if (stat(path, &st) != 0 || st.st_uid != 0 ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+		ret = report_fail(c->out, "certificate %s can be changed by "
+		    "users other than root (fix: chown root: and chmod 644 "
+		    "on it)", path);
+		goto out;
+	}
 
 	if (es_cert_check(cert, time(NULL), &err) != 0) {
 		ret = report_fail(c->out, "certificate %s: %s (fix: " FIX_CERT

@@ -266,6 +266,7 @@ restore() {
 	cp -a "$sb/good/ssh/." "$sb/ssh/"
 	cp -a "$sb/good/cron.d/." "$sb/cron.d/"
 	cp "$sb/good/support.cer" "$cert"
+	chmod 644 "$cert"
 	cp "$sb/good/edgesupport.conf" "$conf"
 	install -m 0644 "$nss_module" "$libdir/libnss_edgesupport.so.2"
 	install -m 0644 "$pam_module" "$libdir/security/pam_edgesupport.so"
@@ -487,6 +488,17 @@ restore
 printf 'groups = no-such-group-%s\n' "$$" >>"$conf"
 expect_fail "supplementary group missing" \
 	"FAIL: supplementary group(s) no-such-group-$$ not found (fix: create them, or remove them from groups in $conf)"
+restore
+
+echo "rootalias$$:x:0:" >>/etc/group
+printf 'groups = rootalias%s\n' "$$" >>"$conf"
+expect_fail "supplementary group with gid 0" \
+	"FAIL: supplementary group rootalias$$ has gid 0 (fix: remove it from groups in $conf)"
+restore
+
+chmod 666 "$cert"
+expect_fail "certificate writable by every user" \
+	"FAIL: certificate $cert can be changed by users other than root (fix: chown root: and chmod 644 on it)"
 restore
 
 rm "$sb/cron.d/edgesupport"
