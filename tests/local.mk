@@ -10,6 +10,7 @@ include tests/pam/local.mk
 include tests/e2e/local.mk
 include tests/pkg/local.mk
 include tests/docs/local.mk
+include tests/valgrind/local.mk
 include tests/fault/local.mk
 include tests/race/local.mk
 include tests/badinput/local.mk
