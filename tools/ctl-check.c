@@ -69,7 +69,7 @@ struct check {
 	FILE *out;
 };
 
-static void
+static void __attribute__((format(printf, 3, 0)))
 report(FILE *out, const char *prefix, const char *fmt, va_list ap)
 {
 	fputs(prefix, out);
