@@ -32,6 +32,12 @@ require_root() {
 	[ "$(id -u)" = 0 ] || skip "needs root (kernel keyring of uid 0, namespaces)"
 }
 
+# Skips the test in the ASan build (tests/sanitize.sh sets ES_SANITIZER),
+# where $1 says why the test cannot run there.
+skip_under_sanitizer() {
+	[ -z "${ES_SANITIZER:-}" ] || skip "not run under $ES_SANITIZER: $1"
+}
+
 require_cmd() {
 	for cmd in "$@"; do
 		command -v "$cmd" >/dev/null 2>&1 ||

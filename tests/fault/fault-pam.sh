@@ -11,6 +11,7 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
 require_root
+skip_under_sanitizer "the fault library replaces malloc, which ASan owns"
 require_cmd keyctl
 . "$top_srcdir/tests/fault/fault-lib.sh"
 

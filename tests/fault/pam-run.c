@@ -274,15 +274,19 @@ run_loop(struct run *run, const char *gen_file, double seconds)
 		rc = pam_start_confdir(run->service, run->user, &conv,
 		    run->confdir, &pamh);
 		if (rc != PAM_SUCCESS)
-			return EXIT_SETUP;
+			goto out;
 		rc = pam_authenticate(pamh, 0);
 		pam_end(pamh, rc);
 		end = now_mono();
 		printf("%.6f %.6f %ld %d\n", start, end, gen, rc);
 	}
+	rc = PAM_SUCCESS;
 
+out:
 	explicit_bzero(run->password, PASSWORD_MAX);
-	return 0;
+	free(run->password);
+	run->password = NULL;
+	return rc == PAM_SUCCESS ? 0 : EXIT_SETUP;
 }
 
 static void

@@ -3,6 +3,7 @@
 # it by, and no exported symbol besides the _nss_edgesupport_* entry points.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
+skip_under_sanitizer "the sanitizer runtime is an extra dependency"
 require_cmd readelf nm
 
 module=$top_builddir/nss_edgesupport/.libs/libnss_edgesupport.so.2

@@ -3,6 +3,7 @@
 # invalid access, no uninitialised value and no leak may be reported.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
+skip_under_sanitizer "valgrind cannot run ASan binaries"
 require_cmd valgrind
 make_tmpdir
 

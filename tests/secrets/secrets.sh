@@ -15,6 +15,7 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
 require_root
+skip_under_sanitizer "the syslog capture library replaces malloc, which ASan owns"
 require_cmd keyctl pamtester unshare setpriv mkfifo
 . "$top_srcdir/tests/fault/env.sh"
 
