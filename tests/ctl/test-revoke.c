@@ -201,7 +201,7 @@ test_all_kinds(uid_t uid, uid_t other)
 {
 	struct es_error err = { "" };
 	unsigned int ended = 0;
-	pid_t survivor;
+	pid_t survivor, launcher[2];
 	int64_t start;
 	int before;
 
@@ -209,8 +209,15 @@ test_all_kinds(uid_t uid, uid_t other)
 	start_as(uid, "exec sleep 300");
 	start_as(uid, "exec setsid sleep 300");
 	start_as(uid, "trap '' TERM; sleep 300; sleep 300");
-	start_as(uid, "setsid sleep 300 & exit 0");
-	start_as(uid, "(sleep 300 &); exit 0");
+	launcher[0] = start_as(uid, "setsid sleep 300 & exit 0");
+	launcher[1] = start_as(uid, "(sleep 300 &); exit 0");
+
+	/*
+	 * The launching shells exit at once; until they have, the count
+	 * passes through values that a later count would not see again.
+	 */
+	waitpid(launcher[0], NULL, 0);
+	waitpid(launcher[1], NULL, 0);
 
 	/*
 	 * One each for the first two, sh and its sleep for the third, and
