@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +113,30 @@ out:
 	return ret;
 }
 
+/*
+ * Returns true when the PEM file at path contains a private key. Only the
+ * certificate is installed, but the key should never have reached the
+ * device, so the admin is told.
+ */
+static bool
+has_private_key(const char *path)
+{
+	char line[256];
+	bool found = false;
+	FILE *f;
+
+	f = fopen(path, "re");
+	if (f == NULL)
+		return false;
+
+	while (!found && fgets(line, sizeof(line), f) != NULL)
+		found = strncmp(line, "-----BEGIN ", 11) == 0 &&
+		    strstr(line, "PRIVATE KEY-----") != NULL;
+
+	fclose(f);
+	return found;
+}
+
 static int
 cert_install(struct ctl *ctx, const char *file)
 {
@@ -142,6 +167,12 @@ cert_install(struct ctl *ctx, const char *file)
 
 	if (install_file(ctx->cfg.certificate, der, (size_t)len) != 0)
 		goto out;
+
+	if (has_private_key(file))
+		fprintf(stderr, "%s: warning: %s also contains a private key; "
+		    "only the certificate was installed. The private key "
+		    "belongs to the support organisation alone: delete this "
+		    "file from the device\n", CTL_NAME, file);
 
 	printf("thumbprint: %s\n", thumbprint);
 	fprintf(stderr, "%s: installed the certificate at %s; compare the "

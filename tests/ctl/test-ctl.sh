@@ -198,6 +198,14 @@ assert_status 0 "PEM input installed as DER" \
 	openssl x509 -inform DER -in "$installed" -noout
 assert_eq "$(stat -c %a "$installed")" 644 "replaced file has mode 0644"
 
+assert_eq "$err" "${err#*warning}" "no private key warning for a plain PEM"
+
+cat "$es_tmp/good.pem" "$es_tmp/good.key" >"$es_tmp/with-key.pem"
+assert_status 0 "cert install PEM with a private key" \
+	ctl cert install "$es_tmp/with-key.pem"
+assert_contains "$err" "also contains a private key" \
+	"cert install warns about the private key"
+
 assert_status 0 "cert install PEM again" ctl cert install "$es_tmp/good.pem"
 for bad in ec weak expired future; do
 	assert_status 1 "cert install rejects $bad" \
