@@ -148,9 +148,35 @@ out:
 	return ret;
 }
 
+/*
+ * Takes the exclusive flock on fd, polling so that a holder that never lets
+ * go (a setuid su stopped by its caller with SIGSTOP) cannot block
+ * disable, expire or other logins forever. Returns 0 or a negative errno,
+ * -ETIMEDOUT after ES_LOCK_TIMEOUT_MS.
+ */
+static int
+lock_with_deadline(int fd)
+{
+	struct timespec pause = { 0, 10 * 1000 * 1000 };
+	int waited_ms = 0;
+
+	for (;;) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return -errno;
+		if (waited_ms >= ES_LOCK_TIMEOUT_MS)
+			return -ETIMEDOUT;
+
+		nanosleep(&pause, NULL);
+		waited_ms += 10;
+	}
+}
+
 int
 es_store_lock(struct es_store *st, struct es_error *err)
 {
+	struct stat sb;
 	int fd, ret;
 
 	if (st == NULL || st->lock_file == NULL)
@@ -174,13 +200,25 @@ es_store_lock(struct es_store *st, struct es_error *err)
 		return ret;
 	}
 
-	while (flock(fd, LOCK_EX) != 0) {
-		if (errno == EINTR)
-			continue;
+	/* Someone who could create the file first could also hold it. */
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    sb.st_uid != geteuid()) {
+		es_error_set(err, "lock file %s is not a regular file owned by "
+		    "uid %u; remove it", st->lock_file,
+		    (unsigned int)geteuid());
+		close(fd);
+		return -EPERM;
+	}
 
-		ret = -errno;
-		es_error_set(err, "cannot lock %s: %s", st->lock_file,
-		    strerror(-ret));
+	ret = lock_with_deadline(fd);
+	if (ret < 0) {
+		if (ret == -ETIMEDOUT)
+			es_error_set(err, "%s is still locked after %d ms: another "
+			    "process holds it (stopped?); see /proc/locks",
+			    st->lock_file, ES_LOCK_TIMEOUT_MS);
+		else
+			es_error_set(err, "cannot lock %s: %s", st->lock_file,
+			    strerror(-ret));
 		close(fd);
 		return ret;
 	}
@@ -448,6 +486,17 @@ parse_record(const unsigned char *buf, size_t len, struct es_record *rec)
 	get_i64(p, &rec->locked_until_boot);
 
 	if (!is_thumbprint(rec->thumbprint))
+		return -EBADMSG;
+
+	/*
+	 * Times no enable can write: a lifetime over the maximum, or a lock
+	 * that ends later than the longest lockout after the expiry.
+	 */
+	if (rec->enabled_boot < 0 || rec->expires_boot <= rec->enabled_boot ||
+	    rec->expires_boot - rec->enabled_boot > ES_MAX_LIFETIME)
+		return -EBADMSG;
+	if (rec->locked_until_boot < 0 || rec->locked_until_boot >
+	    rec->expires_boot + ES_MAX_LOCKOUT_TIME)
 		return -EBADMSG;
 
 	return 0;

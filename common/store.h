@@ -64,7 +64,13 @@ int64_t es_now_wall(void);
 int es_store_open(struct es_store *st, const struct es_config *cfg,
     key_serial_t keyring, struct es_error *err);
 
-/* Takes and releases the exclusive lock on st->lock_file. */
+#define ES_LOCK_TIMEOUT_MS	5000
+
+/*
+ * Takes and releases the exclusive lock on st->lock_file. Taking it gives
+ * up with -ETIMEDOUT after ES_LOCK_TIMEOUT_MS, so a stopped holder cannot
+ * block everyone else; callers that revoke access then go on without it.
+ */
 int es_store_lock(struct es_store *st, struct es_error *err);
 void es_store_unlock(struct es_store *st);
 

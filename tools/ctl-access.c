@@ -209,18 +209,35 @@ store_record(struct es_store *st, const struct es_record *rec)
 	return 0;
 }
 
-/* Removes the record under the store lock: 1, 0 (none) or -1 (error). */
+/*
+ * Takes the store lock for a command that revokes access. Revoking must
+ * not wait on a lock holder that never lets go, and revoking the key is
+ * atomic without the lock (a holder's later update of a revoked key
+ * fails), so a lock error is reported and the caller goes on.
+ */
+static void
+lock_for_revoke(struct es_store *st)
+{
+	struct es_error err = { "" };
+
+	if (es_store_lock(st, &err) == 0)
+		return;
+
+	ctl_error("warning: %s; revoking without the lock", err.msg);
+	syslog(LOG_WARNING, "revoking without the store lock: %s", err.msg);
+}
+
+/*
+ * Removes the record, under the store lock when it can be had: 1, 0
+ * (none) or -1 (error).
+ */
 static int
 remove_record(struct es_store *st)
 {
 	struct es_error err = { "" };
 	int ret;
 
-	if (es_store_lock(st, &err) != 0) {
-		ctl_error("%s", err.msg);
-		return -1;
-	}
-
+	lock_for_revoke(st);
 	ret = es_store_remove(st, &err);
 	es_store_unlock(st);
 	if (ret < 0) {
@@ -433,11 +450,7 @@ expire_record(struct ctl *ctx, struct es_store *st)
 	struct es_record rec;
 	int ret, corrupt, valid = -1;
 
-	if (es_store_lock(st, &err) != 0) {
-		ctl_error("%s", err.msg);
-		return -1;
-	}
-
+	lock_for_revoke(st);
 	ret = es_store_get(st, &rec, NULL, &err);
 	if (ret == 0 && rec.expires_boot > es_now_boot()) {
 		valid = 1;

@@ -341,6 +341,23 @@ assert_contains "$out" "rotate" "disable reminds to rotate credentials"
 assert_eq "$(count_test_uid)" 0 "no process of the test uid left"
 assert_eq "$(key_id)" "" "disable removed the key"
 assert_status 3 "status after disable exits 3" ctl status
+
+# A holder that never releases the store lock (a stopped su) must not
+# block revocation: disable waits for the lock, then revokes without it.
+assert_status 0 "enable before the held-lock case" ctl enable
+# -o: the lock stays with flock itself, not with sleep, so killing
+# flock releases it.
+flock -o "$es_tmp/run/lock" sleep 60 &
+holder=$!
+sleep 0.5
+assert_status 1 "enable fails while the lock is held" ctl enable
+assert_contains "$err" "still locked" "enable names the held lock"
+assert_status 0 "disable succeeds while the lock is held" ctl disable
+assert_contains "$err" "revoking without the lock" \
+	"disable warns that it revoked without the lock"
+assert_eq "$(key_id)" "" "disable removed the key despite the lock"
+kill "$holder"
+wait "$holder" 2>/dev/null
 assert_status 0 "second disable" ctl disable
 assert_contains "$out" "was not enabled" "second disable says not enabled"
 assert_contains "$out" "ended 0 process" "second disable ended nothing"
