@@ -7,7 +7,12 @@
  * real, effective and saved uid and calls kill(-1, sig) reaches exactly the
  * processes that run as that uid. That includes ones that forked, called
  * setsid() or were re-parented a moment before, which a scan of /proc
- * followed by kill(pid) would miss. The /proc scan here only counts them.
+ * followed by kill(pid) would miss.
+ *
+ * That child runs as the support uid, so the support user can kill or stop
+ * it. Each round therefore also signals, as root, every process that a
+ * /proc scan finds (through a pidfd, so a reused pid is never hit), and
+ * rounds repeat until no process of the uid is left.
  */
 #include "config.h"
 
@@ -19,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -27,7 +33,8 @@
 #include "revoke.h"
 
 #define POLL_INTERVAL_MS	50
-#define KILL_WAIT_MS		2000	/* for SIGKILL to take effect */
+#define KILL_WAIT_MS		1000	/* for SIGKILL to take effect */
+#define KILL_ROUNDS		10
 #define CHILD_WAIT_MS		2000	/* for the signalling child to exit */
 
 static int64_t
@@ -87,9 +94,31 @@ process_matches(const char *pid, uid_t uid)
 	return match && !zombie;
 }
 
-/* Returns the number of live processes of uid, or a negative errno. */
+/*
+ * Sends sig, as the caller, to the process pid if it still is a live
+ * process of uid. The pidfd pins the process, so the check and the signal
+ * concern the same one even if pid is reused meanwhile.
+ */
+static void
+signal_pid(const char *pid, uid_t uid, int sig)
+{
+	int pidfd;
+
+	pidfd = (int)syscall(SYS_pidfd_open, (pid_t)atoi(pid), 0);
+	if (pidfd < 0)
+		return;
+
+	if (process_matches(pid, uid))
+		syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+	close(pidfd);
+}
+
+/*
+ * Returns the number of live processes of uid, or a negative errno. With
+ * sig non-zero, also sends sig to each of them.
+ */
 static int
-count_processes(uid_t uid)
+scan_processes(uid_t uid, int sig)
 {
 	struct dirent *entry;
 	int count = 0;
@@ -102,12 +131,22 @@ count_processes(uid_t uid)
 	while ((entry = readdir(proc)) != NULL) {
 		if (!isdigit((unsigned char)entry->d_name[0]))
 			continue;
+		if (!process_matches(entry->d_name, uid))
+			continue;
 
-		count += process_matches(entry->d_name, uid);
+		count++;
+		if (sig != 0)
+			signal_pid(entry->d_name, uid, sig);
 	}
 
 	closedir(proc);
 	return count;
+}
+
+static int
+count_processes(uid_t uid)
+{
+	return scan_processes(uid, 0);
 }
 
 static void __attribute__((noreturn))
@@ -212,11 +251,26 @@ wait_gone(uid_t uid, unsigned int timeout_ms)
 	}
 }
 
+/*
+ * One round: sig to every process of uid, first as root to those a scan
+ * finds, then with kill(-1) as uid to catch those forked meanwhile. The
+ * child's failure is not fatal: the support user may have killed or
+ * stopped it, and the next round repeats both steps.
+ */
+static void
+signal_round(uid_t uid, gid_t gid, int sig)
+{
+	struct es_error ignored = { "" };
+
+	scan_processes(uid, sig);
+	send_signal(uid, gid, sig, &ignored);
+}
+
 int
 es_end_user_processes(uid_t uid, gid_t gid, unsigned int grace_ms,
     unsigned int *ended, struct es_error *err)
 {
-	int count, left, ret;
+	int count, left;
 
 	if (ended != NULL)
 		*ended = 0;
@@ -233,34 +287,28 @@ es_end_user_processes(uid_t uid, gid_t gid, unsigned int grace_ms,
 		return count;
 	}
 
-	if (count == 0)
-		return 0;
-
 	if (ended != NULL)
 		*ended = (unsigned int)count;
 
-	ret = send_signal(uid, gid, SIGTERM, err);
-	if (ret < 0)
-		return ret;
-
-	left = wait_gone(uid, grace_ms);
-	if (left < 0)
-		goto proc_error;
-
 	/*
-	 * Processes forked while the kernel walked the process list can miss
-	 * one kill(-1), so SIGKILL is sent until none is left.
+	 * Signal even when the scan found nothing: a process can take the uid
+	 * just after the scan, as an sshd session child does in setuid().
 	 */
-	for (int pass = 0; pass < 3 && left > 0; pass++) {
-		ret = send_signal(uid, gid, SIGKILL, err);
-		if (ret < 0)
-			return ret;
+	signal_round(uid, gid, SIGTERM);
+	if (count > 0)
+		left = wait_gone(uid, grace_ms);
+	else
+		left = count_processes(uid);
 
+	for (int round = 0; round < KILL_ROUNDS && left > 0; round++) {
+		signal_round(uid, gid, SIGKILL);
 		left = wait_gone(uid, KILL_WAIT_MS);
-		if (left < 0)
-			goto proc_error;
 	}
 
+	if (left < 0) {
+		es_error_set(err, "cannot read /proc: %s", strerror(-left));
+		return left;
+	}
 	if (left > 0) {
 		es_error_set(err, "%d process(es) of uid %u still run after "
 		    "SIGKILL (stuck in the kernel?); check with ps -u %u",
@@ -269,8 +317,4 @@ es_end_user_processes(uid_t uid, gid_t gid, unsigned int grace_ms,
 	}
 
 	return 0;
-
-proc_error:
-	es_error_set(err, "cannot read /proc: %s", strerror(-left));
-	return left;
 }

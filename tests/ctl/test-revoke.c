@@ -242,6 +242,28 @@ test_all_kinds(uid_t uid, uid_t other)
 	waitpid(survivor, NULL, 0);
 }
 
+/*
+ * A process of uid that keeps sending SIGKILL to everything else of its
+ * uid, so it kills the signalling child whenever it wins the race. The
+ * root-side pass must still end it and the others.
+ */
+static void
+test_hostile(uid_t uid)
+{
+	struct es_error err = { "" };
+	unsigned int ended = 0;
+
+	start_as(uid, "trap '' TERM; while :; do kill -KILL -1 2>/dev/null; "
+	    "done");
+	check(wait_count(uid, 1, 5000) >= 1, "hostile case: process runs");
+
+	check(es_end_user_processes(uid, uid, 500, &ended, &err) == 0,
+	    "hostile case: returns 0");
+	check(ended >= 1, "hostile case: counts the process");
+	reap_children();
+	check(count_uid(uid) == 0, "hostile case: no process of uid left");
+}
+
 int
 main(void)
 {
@@ -261,6 +283,7 @@ main(void)
 	test_none(uid);
 	test_term_only(uid);
 	test_all_kinds(uid, other);
+	test_hostile(uid);
 
 	if (failures != 0) {
 		printf("%d check(s) failed\n", failures);
