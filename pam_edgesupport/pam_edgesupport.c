@@ -657,7 +657,7 @@ PAM_EXTERN int
 pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct es_pam ctx;
-	int rc;
+	int rc = PAM_AUTH_ERR;	/* if no case below matches */
 
 	switch (es_start(&ctx, pamh, flags, argc, argv)) {
 	case ES_TARGET_SUPPORT:
@@ -674,7 +674,7 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	case ES_TARGET_ERROR:
 		rc = ctx.pam_err;
 		break;
-	default:
+	case ES_TARGET_OTHER:
 		rc = PAM_IGNORE;
 		break;
 	}
@@ -745,7 +745,7 @@ PAM_EXTERN int
 pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct es_pam ctx;
-	int rc;
+	int rc = PAM_PERM_DENIED;	/* if no case below matches */
 
 	switch (es_start(&ctx, pamh, flags, argc, argv)) {
 	case ES_TARGET_SUPPORT:
@@ -760,7 +760,7 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	case ES_TARGET_ERROR:
 		rc = ctx.pam_err;
 		break;
-	default:
+	case ES_TARGET_OTHER:
 		rc = PAM_IGNORE;
 		break;
 	}
@@ -780,7 +780,7 @@ es_session(pam_handle_t *pamh, int flags, int argc, const char **argv,
 {
 	const char *event = open ? "session opened" : "session closed";
 	struct es_pam ctx;
-	int rc;
+	int rc = PAM_SESSION_ERR;	/* if no case below matches */
 
 	switch (es_start(&ctx, pamh, flags, argc, argv)) {
 	case ES_TARGET_SUPPORT:
@@ -795,7 +795,7 @@ es_session(pam_handle_t *pamh, int flags, int argc, const char **argv,
 	case ES_TARGET_ERROR:
 		rc = ctx.pam_err;
 		break;
-	default:
+	case ES_TARGET_OTHER:
 		rc = PAM_IGNORE;
 		break;
 	}
@@ -827,7 +827,7 @@ PAM_EXTERN int
 pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct es_pam ctx;
-	int rc;
+	int rc = PAM_CRED_ERR;	/* if no case below matches */
 
 	switch (es_start(&ctx, pamh, flags, argc, argv)) {
 	case ES_TARGET_SUPPORT:
@@ -839,7 +839,7 @@ pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	case ES_TARGET_ERROR:
 		rc = ctx.pam_err;
 		break;
-	default:
+	case ES_TARGET_OTHER:
 		rc = PAM_IGNORE;
 		break;
 	}
@@ -856,7 +856,7 @@ PAM_EXTERN int
 pam_sm_chauthtok(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct es_pam ctx;
-	int rc;
+	int rc = PAM_PERM_DENIED;	/* if no case below matches */
 
 	switch (es_start(&ctx, pamh, flags, argc, argv)) {
 	case ES_TARGET_SUPPORT:
@@ -869,7 +869,7 @@ pam_sm_chauthtok(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	case ES_TARGET_ERROR:
 		rc = ctx.pam_err;
 		break;
-	default:
+	case ES_TARGET_OTHER:
 		rc = PAM_IGNORE;
 		break;
 	}
