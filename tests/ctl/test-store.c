@@ -565,7 +565,7 @@ plant_expired(const char *name)
 	struct es_record rec;
 	struct es_store st;
 	unsigned char *raw = NULL;
-	uint64_t past;
+	uint64_t past, start;
 	key_serial_t id;
 	long len;
 	int i;
@@ -584,9 +584,14 @@ plant_expired(const char *name)
 	if (len < EXPIRES_BOOT_OFFSET + 8)
 		return 1;
 
+	/* enabled_boot, two fields before expires_boot, moves back too. */
 	past = (uint64_t)(es_now_boot() - 10);
-	for (i = 0; i < 8; i++)
+	start = past - 3600;
+	for (i = 0; i < 8; i++) {
 		raw[EXPIRES_BOOT_OFFSET + i] = (unsigned char)(past >> (8 * i));
+		raw[EXPIRES_BOOT_OFFSET - 16 + i] =
+		    (unsigned char)(start >> (8 * i));
+	}
 
 	if (keyctl_update(id, raw, (size_t)len) != 0 ||
 	    keyctl_set_timeout(id, 120) != 0)
