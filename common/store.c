@@ -704,6 +704,9 @@ es_store_update(struct es_store *st, const struct es_record *rec,
 	 * tests/ctl/test-store checks the result), so set it again from the
 	 * record. A record that expired meanwhile is revoked, because the
 	 * update made the key valid again.
+	 * NOTE: a caller killed between the two calls leaves the key without
+	 * a kernel timeout. The record's expires_boot still denies it after
+	 * the lifetime in the PAM module, and expire removes it.
 	 */
 	timeout = remaining_timeout(rec);
 	if (timeout == 0) {
