@@ -269,6 +269,31 @@ flow_certificate() {
 	    "$es_thumbprint" "cert show thumbprint equals new-cert's"
 }
 
+# Runs su or login on a pseudo-terminal, typing the password held in the
+# variable named $1 (never in argv): pty_login VAR COMMAND...
+pty_login() {
+	local var=$1
+
+	shift
+	ES_PTY_PASSWORD=${!var} python3 "$top_srcdir/tests/e2e/pty-login.py" \
+	    "$@"
+}
+
+# su and login on the device itself, through their own PAM services.
+flow_local_login() {
+	es_say "Device side: su and login as the support account"
+	es_run 0 "su - edgesupport from a local user" \
+	    pty_login es_password setpriv --reuid e2elocal --regid e2elocal \
+	    --init-groups su - edgesupport -c whoami
+	assert_contains "$out" edgesupport "whoami after su"
+	es_run nonzero "su - edgesupport with a wrong password" \
+	    pty_login es_wrong_password setpriv --reuid e2elocal \
+	    --regid e2elocal --init-groups su - edgesupport -c whoami
+	ES_PTY_INPUT=$'whoami; exit\n' es_run 0 "login edgesupport" \
+	    pty_login es_password login edgesupport
+	assert_contains "$out" edgesupport "whoami after login"
+}
+
 flow_login() {
 	es_say "Device side: enable support access"
 	flow_enable
@@ -291,6 +316,7 @@ flow_login() {
 	    ssh_password es_wrong_password edgesupport password whoami
 	es_run 0 "PAM account phase allows the support user while enabled" \
 	    pamtester sshd edgesupport acct_mgmt
+	flow_local_login
 }
 
 # Sessions and a public-key login that have to end with disable.

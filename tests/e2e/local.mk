@@ -7,7 +7,8 @@ EXTRA_DIST += \
 	tests/e2e/session.sh \
 	tests/e2e/sandbox.sh \
 	tests/e2e/flow.sh \
-	tests/e2e/demo.sh
+	tests/e2e/demo.sh \
+	tests/e2e/pty-login.py
 AM_TESTS_ENVIRONMENT += \
 	es_config_path='$(edgesupportconfdir)/edgesupport.conf'; \
 	export es_config_path;
