@@ -655,7 +655,7 @@ open_config(const char *path, struct es_error *err, FILE **file)
 	}
 
 	/*
-	 * Whoever can write the config chooses the account the support
+	 * Anyone who can write the config chooses the account the support
 	 * password logs in as, so only root (or the process's own user, for
 	 * tests and tools run without root) may own it, and only root's
 	 * group may have write access besides the owner.

@@ -53,8 +53,8 @@ int es_parse_duration(const char *text, uint64_t *seconds);
 /*
  * Loads and validates the config file at path into cfg (filled with
  * defaults first). Unknown keys, duplicate keys and bad values are errors
- * reported as "PATH:LINE: message" in err. Returns 0 or a negative errno;
- * on error cfg holds nothing that needs freeing.
+ * reported as "PATH:LINE: message" in err. Returns 0 or a negative errno.
+ * On error cfg contains nothing that needs freeing.
  */
 int es_config_load(const char *path, struct es_config *cfg,
     struct es_error *err);

@@ -3,11 +3,12 @@
 #define ES_STORE_H
 
 /*
- * The enablement record in the kernel keyring. One key of type "user",
- * described by the config's key_name, in uid 0's persistent keyring (found
- * with keyctl_get_persistent(), so the PAM module finds it whatever session
- * keyring its caller has, including after pam_keyinit force revoke and in
- * setuid programs whose real uid is not 0). The key's permissions give view,
+ * The enablement record in the kernel keyring: one key of type "user",
+ * described by the config's key_name, in uid 0's persistent keyring. The
+ * store finds that keyring with keyctl_get_persistent(), so the PAM module
+ * finds the key whatever session keyring its caller has. That includes
+ * callers after pam_keyinit force revoke and setuid programs whose real uid
+ * is not 0. The key's permissions give view,
  * read, write and search to uid 0 only, and its kernel timeout is the
  * remaining lifetime, so an expired record vanishes even if no timer runs.
  *
@@ -69,7 +70,7 @@ int es_store_open(struct es_store *st, const struct es_config *cfg,
 /*
  * Takes and releases the exclusive lock on st->lock_file. Taking it gives
  * up with -ETIMEDOUT after ES_LOCK_TIMEOUT_MS, so a stopped holder cannot
- * block everyone else; callers that revoke access then go on without it.
+ * block everyone else. Callers that revoke access then go on without it.
  */
 int es_store_lock(struct es_store *st, struct es_error *err);
 void es_store_unlock(struct es_store *st);

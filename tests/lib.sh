@@ -33,7 +33,7 @@ require_root() {
 }
 
 # Skips the test in the ASan build (tests/sanitize.sh sets ES_SANITIZER),
-# where $1 says why the test cannot run there.
+# where $1 gives the reason the test cannot run there.
 skip_under_sanitizer() {
 	[ -z "${ES_SANITIZER:-}" ] || skip "not run under $ES_SANITIZER: $1"
 }

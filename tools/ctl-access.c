@@ -139,7 +139,7 @@ load_support_cert(const struct es_config *cfg, X509 **cert,
 		return -1;
 	}
 
-	/* Whoever can replace the certificate receives the next password. */
+	/* Anyone who can replace the certificate gets the next password. */
 	if (stat(cfg->certificate, &st) != 0) {
 		ctl_error("cannot stat %s: %s", cfg->certificate,
 		    strerror(errno));
@@ -211,9 +211,9 @@ store_record(struct es_store *st, const struct es_record *rec)
 
 /*
  * Takes the store lock for a command that revokes access. Revoking must
- * not wait on a lock holder that never lets go, and revoking the key is
- * atomic without the lock (a holder's later update of a revoked key
- * fails), so a lock error is reported and the caller goes on.
+ * not wait on a lock holder that never lets go. Revoking the key is atomic
+ * without the lock, because a holder's later update of a revoked key
+ * fails. So a lock error is reported and the caller goes on.
  */
 static void
 lock_for_revoke(struct es_store *st)

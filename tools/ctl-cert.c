@@ -116,7 +116,7 @@ out:
 /*
  * Returns true when the PEM file at path contains a private key. Only the
  * certificate is installed, but the key should never have reached the
- * device, so the admin is told.
+ * device, so the admin gets a warning.
  */
 static bool
 has_private_key(const char *path)

@@ -1108,7 +1108,7 @@ check_certificate(struct check *c)
 		return report_fail(c->out, "certificate: %s (fix: " FIX_CERT
 		    ")", err.msg);
 
-	/* Whoever can replace the certificate receives the next password. */
+	/* Anyone who can replace the certificate gets the next password. */
 	if (stat(path, &st) != 0 || st.st_uid != 0 ||
 	    (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
 		ret = report_fail(c->out, "certificate %s can be changed by "

@@ -235,7 +235,7 @@ assert_contains "$out" "not after: " "cert show prints not after"
 
 # --- enable ------------------------------------------------------------------
 
-# Whoever can replace the certificate would receive the next password.
+# Anyone who can replace the certificate would get the next password.
 chown 65534 "$installed"
 assert_status 1 "enable rejects a certificate owned by another user" \
 	ctl enable

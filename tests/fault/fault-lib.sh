@@ -85,7 +85,7 @@ inject() {
 #
 # NOTE: glibc 2.36 (Debian 12) likewise aborts or crashes in its NSS
 # database loading (nss_database_reload_1) when an allocation inside
-# getpwuid() or getpwnam() fails; those runs are counted in
+# getpwuid() or getpwnam() fails. Those runs are counted in
 # $glibc_nss_crashes and reported, not failed.
 openssl_crashes=0
 glibc_nss_crashes=0
